@@ -1,0 +1,79 @@
+"""The Landau layer: a linear map whose weights depend on beta and on the input.
+
+Per sample b the post builds the weight matrix
+
+    W_b[o, i] = W[o, i] * (a_i * cosh(5 beta) + t_dyn[b] * sinh(5 beta)),
+    a_i = i (0-based input position),  t_dyn[b] = t * sigmoid(mean_i x[b, i]),
+
+and returns phi[b] = W_b @ x[b]. Materialising W_b costs B*out*in floats (64 GiB for
+B=4096, 1024->4096). We never do: the sum splits into two matrix products
+
+    phi = cosh(5 beta) * ((x * a) @ W.T) + sinh(5 beta) * t_dyn * (x @ W.T).
+
+For a scalar beta the factor (a_i cosh + t_dyn[b] sinh) does not depend on o, so it is
+folded into the input and one product is enough: phi = (x * (a cosh + t_dyn sinh)) @ W.T.
+"""
+import torch
+from torch import nn
+
+from .dynamics import allen_cahn_step, central_difference
+
+BETA_MODES = ("scalar", "field")
+
+
+class LandauLayer(nn.Module):
+    def __init__(self, in_features, out_features, beta_init=1e-3, beta_mode="scalar"):
+        super().__init__()
+        if beta_mode not in BETA_MODES:
+            raise ValueError(f"LandauLayer: beta_mode must be one of {BETA_MODES}, got {beta_mode!r}")
+        if in_features < 1 or out_features < 1:
+            raise ValueError(f"LandauLayer: sizes must be positive, got {in_features}->{out_features}")
+        self.in_features, self.out_features, self.beta_mode = in_features, out_features, beta_mode
+        self.weight = nn.Parameter(torch.empty(out_features, in_features))
+        nn.init.xavier_normal_(self.weight)
+        shape = () if beta_mode == "scalar" else (out_features,)
+        self.beta = nn.Parameter(torch.full(shape, float(beta_init)))
+        self.t = nn.Parameter(torch.ones(1))
+        # a_i = i, the post's position weights; a buffer so that it follows .to(device)
+        self.register_buffer("position", torch.arange(in_features, dtype=torch.float32), persistent=False)
+        # beta at the previous Allen-Cahn step, for the post's text reading of beta_t
+        self.register_buffer("beta_prev", self.beta.detach().clone())
+
+    def extra_repr(self):
+        return f"{self.in_features}->{self.out_features}, beta_mode={self.beta_mode!r}"
+
+    def t_dynamic(self, x):
+        """t_dyn[b] = t * sigmoid(mean_i x[b, i]), shape (B, 1)."""
+        return self.t * torch.sigmoid(x.mean(dim=1, keepdim=True))
+
+    def forward(self, x):
+        if x.dim() != 2 or x.shape[1] != self.in_features:
+            raise ValueError(
+                f"LandauLayer expects input of shape (batch, {self.in_features}), got {tuple(x.shape)}; "
+                "flatten images first (x.view(len(x), -1)) or build the layer with the right in_features")
+        t_dyn = self.t_dynamic(x)
+        c, s = torch.cosh(5 * self.beta), torch.sinh(5 * self.beta)
+        a = self.position.to(x.dtype)
+        if self.beta_mode == "scalar":
+            return (x * (a * c + t_dyn * s)) @ self.weight.T
+        return c * ((x * a) @ self.weight.T) + s * t_dyn * (x @ self.weight.T)
+
+    @torch.no_grad()
+    def update_beta(self, d_loss, dt=1e-3, kappa=1e-2, use_beta_t=False):
+        """One Allen-Cahn step of beta, in place.
+
+        force = -kappa * (roll(d_loss, -1) - roll(d_loss, 1)) / 2, which is zero when d_loss is a
+        scalar (the post's code passes the scalar loss). A non-scalar d_loss must have beta's shape.
+        use_beta_t=True takes beta_t from the previous step's beta (the post's text); the default
+        beta_t = 0 is what the post's code computes.
+        """
+        d_loss = torch.as_tensor(d_loss, dtype=self.beta.dtype, device=self.beta.device).detach()
+        if d_loss.dim() != 0 and d_loss.shape != self.beta.shape:
+            raise ValueError(
+                f"update_beta: d_loss must be a scalar or have beta's shape {tuple(self.beta.shape)}, "
+                f"got {tuple(d_loss.shape)}")
+        force = -kappa * central_difference(d_loss)
+        beta_prev = self.beta_prev.clone() if use_beta_t else None
+        self.beta_prev.copy_(self.beta)
+        self.beta.copy_(allen_cahn_step(self.beta, dt, force, beta_prev))
+
