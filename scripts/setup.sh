@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Build (or reuse) the virtual environment with everything the library, notebooks and tests need.
-# The venv lives in $LANDAU_VENV (default .venv); it is rebuilt when pyproject.toml changes.
+# The venv lives in $LANDAU_VENV (default .venv); it is rebuilt when the dependency list in
+# pyproject.toml (or this script) changes, and reused otherwise.
 # Usage: source scripts/setup.sh   (activates it)   or   bash scripts/setup.sh
 set -e
 _root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _venv="${LANDAU_VENV:-$_root/.venv}"
-_key="$(cat "$_root/pyproject.toml" "$_root/scripts/setup.sh" | sha256sum | cut -c1-16)"
+_deps="$(python3 -c 'import sys, tomllib; p = tomllib.load(open(sys.argv[1], "rb"))["project"]; print(p["dependencies"], p["optional-dependencies"])' "$_root/pyproject.toml")"
+_key="$( (echo "$_deps"; cat "$_root/scripts/setup.sh") | sha256sum | cut -c1-16)"
 if [ ! -f "$_venv/.landau-key" ] || [ "$(cat "$_venv/.landau-key")" != "$_key" ]; then
     echo "setup: building the environment in $_venv (torch is large: this takes minutes once)"
     rm -rf "$_venv"
