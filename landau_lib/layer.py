@@ -10,8 +10,9 @@ B=4096, 1024->4096). We never do: the sum splits into two matrix products
 
     phi = cosh(5 beta) * ((x * a) @ W.T) + sinh(5 beta) * t_dyn * (x @ W.T).
 
-For a scalar beta the factor (a_i cosh + t_dyn[b] sinh) does not depend on o, so it is
-folded into the input and one product is enough: phi = (x * (a cosh + t_dyn sinh)) @ W.T.
+For a scalar beta the factor m[b, i] = a_i cosh + t_dyn[b] sinh does not depend on o, so it is
+folded into the input and one product is enough: phi = (x * m) @ W.T. That case has a
+hand-written backward (ScalarLandauFunction), tested against autograd and the per-sample formula.
 """
 import torch
 from torch import nn
@@ -19,6 +20,47 @@ from torch import nn
 from .dynamics import allen_cahn_step, central_difference
 
 BETA_MODES = ("scalar", "field")
+
+
+class ScalarLandauFunction(torch.autograd.Function):
+    """phi = (x * m) @ W.T with m = a cosh(5 beta) + t sigmoid(mean x) sinh(5 beta), scalar beta.
+
+    Backward, with G = dL/dphi, H = G @ W = dL/d(x*m), P = H * x:
+        dW = G.T @ (x * m)
+        dbeta = 5 (sinh * sum_i a_i sum_b P + cosh * sum_b t_dyn_b sum_i P)
+        dt = sinh * sum_b sigmoid_b sum_i P
+        dx = H * m + (sinh * sum_i P) * t * sigmoid' / in_features
+    """
+    @staticmethod
+    def forward(ctx, x, weight, beta, t, a):
+        sig = torch.sigmoid(x.mean(dim=1, keepdim=True))          # (B, 1)
+        t_dyn = t * sig
+        c, s = torch.cosh(5 * beta), torch.sinh(5 * beta)
+        m = torch.addcmul(a * c, t_dyn, s)                          # (B, in)
+        xm = x * m
+        ctx.save_for_backward(x, weight, beta, t, a, sig, m, xm)
+        return xm @ weight.T
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight, beta, t, a, sig, m, xm = ctx.saved_tensors
+        grad = grad.contiguous()          # e.g. the expanded ones of .sum().backward()
+        need_x, need_w, need_beta, need_t, _ = ctx.needs_input_grad
+        dx = dw = dbeta = dt = None
+        if need_w:
+            dw = grad.T @ xm
+        if need_x or need_beta or need_t:
+            h = grad @ weight                                       # dL/d(x*m), (B, in)
+            p = h * x
+            row = p.sum(dim=1, keepdim=True)                        # (B, 1)
+            c, s = torch.cosh(5 * beta), torch.sinh(5 * beta)
+            if need_beta:
+                dbeta = (5 * (s * (p.sum(dim=0) @ a) + c * t * (sig * row).sum())).reshape(beta.shape)
+            if need_t:
+                dt = (s * (sig * row).sum()).reshape(1)
+            if need_x:
+                dx = h * m + (s * t / x.shape[1]) * row * sig * (1 - sig)
+        return dx, dw, dbeta, dt, None
 
 
 class LandauLayer(nn.Module):
@@ -51,11 +93,11 @@ class LandauLayer(nn.Module):
             raise ValueError(
                 f"LandauLayer expects input of shape (batch, {self.in_features}), got {tuple(x.shape)}; "
                 "flatten images first (x.view(len(x), -1)) or build the layer with the right in_features")
-        t_dyn = self.t_dynamic(x)
-        c, s = torch.cosh(5 * self.beta), torch.sinh(5 * self.beta)
         a = self.position.to(x.dtype)
         if self.beta_mode == "scalar":
-            return (x * (a * c + t_dyn * s)) @ self.weight.T
+            return ScalarLandauFunction.apply(x, self.weight, self.beta, self.t, a)
+        t_dyn = self.t_dynamic(x)
+        c, s = torch.cosh(5 * self.beta), torch.sinh(5 * self.beta)
         return c * ((x * a) @ self.weight.T) + s * t_dyn * (x @ self.weight.T)
 
     @torch.no_grad()

@@ -83,3 +83,19 @@ def test_wrong_input_shape_says_what_to_do(shape):
 def test_bad_beta_mode():
     with pytest.raises(ValueError, match="beta_mode"):
         LandauLayer(3, 2, beta_mode="vector")
+
+
+def test_scalar_backward_passes_gradcheck():
+    from landau_lib.layer import ScalarLandauFunction
+    torch.manual_seed(3)
+    x = torch.randn(4, 5, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(3, 5, dtype=torch.float64, requires_grad=True)
+    beta = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
+    t = torch.tensor([0.7], dtype=torch.float64, requires_grad=True)
+    a = torch.arange(5, dtype=torch.float64)
+    assert torch.autograd.gradcheck(ScalarLandauFunction.apply, (x, w, beta, t, a))
+    # a layer with frozen beta (Recipe(beta_grad=False)) still trains W and t
+    layer = LandauLayer(5, 3).double()
+    layer.beta.requires_grad_(False)
+    layer(x).sum().backward()
+    assert layer.beta.grad is None and layer.weight.grad is not None and layer.t.grad is not None

@@ -89,3 +89,28 @@ def test_closure_and_missing_grad():
 def test_bad_hyperparameters(kw):
     with pytest.raises(ValueError):
         LangevinLandau([torch.nn.Parameter(torch.ones(1))], **kw)
+
+
+def test_prefetched_noise_is_the_same_noise_and_survives_state_dict():
+    def make(prefetch):
+        p = torch.nn.Parameter(torch.zeros(1000))
+        return p, LangevinLandau([p], generator=torch.Generator().manual_seed(3), prefetch=prefetch)
+
+    def steps(p, opt, n):
+        for _ in range(n):
+            p.grad = torch.full_like(p, 0.01)
+            opt.step()
+    (a, oa), (b, ob) = make(True), make(False)
+    steps(a, oa, 5); steps(b, ob, 5)
+    assert torch.equal(a, b)
+    # save after 2 steps, restore into a fresh optimizer + generator, continue: same as uninterrupted
+    (c, oc) = make(True)
+    steps(c, oc, 2)
+    sd, gstate = copy.deepcopy(oc.state_dict()), oc.generator.get_state()
+    (d, od) = make(True)
+    with torch.no_grad():
+        d.copy_(c)
+    od.load_state_dict(sd)
+    od.generator.set_state(gstate)
+    steps(d, od, 3)
+    assert torch.equal(d, a)
