@@ -14,13 +14,13 @@ from .layer import LandauLayer
 from .loss import GinzburgLandauLoss
 from .models import FCNet, LandauNet, landau_layers
 from .optim import LangevinLandau
-from .train import (POST_RECIPE, STANDARD_RECIPE, DivergenceError, Recipe, evaluate, load_history,
+from .train import (POST_RECIPE, STANDARD_RECIPE, TUNED_RECIPE, DivergenceError, Recipe, evaluate, load_history,
                     make_model, run_experiment, save_history, seed_everything, train)
 
 __version__ = "0.1.0"
 __all__ = [
     "POST", "PostConfig", "DATASETS", "Dataset", "SubstituteDatasetWarning", "batches", "load_dataset",
     "allen_cahn_step", "LandauLayer", "GinzburgLandauLoss", "FCNet", "LandauNet", "landau_layers",
-    "LangevinLandau", "POST_RECIPE", "STANDARD_RECIPE", "DivergenceError", "Recipe", "evaluate",
+    "LangevinLandau", "POST_RECIPE", "STANDARD_RECIPE", "TUNED_RECIPE", "DivergenceError", "Recipe", "evaluate",
     "load_history", "make_model", "run_experiment", "save_history", "seed_everything", "train",
 ]

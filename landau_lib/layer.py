@@ -20,6 +20,7 @@ from torch import nn
 from .dynamics import allen_cahn_step, central_difference
 
 BETA_MODES = ("scalar", "field")
+POSITIONS = ("index", "ones")
 
 
 class ScalarLandauFunction(torch.autograd.Function):
@@ -64,25 +65,30 @@ class ScalarLandauFunction(torch.autograd.Function):
 
 
 class LandauLayer(nn.Module):
-    def __init__(self, in_features, out_features, beta_init=1e-3, beta_mode="scalar"):
+    def __init__(self, in_features, out_features, beta_init=1e-3, beta_mode="scalar", positions="index"):
+        """positions="index" is the post's a_i = i; "ones" (a_i = 1) is an option for ablations."""
         super().__init__()
         if beta_mode not in BETA_MODES:
             raise ValueError(f"LandauLayer: beta_mode must be one of {BETA_MODES}, got {beta_mode!r}")
+        if positions not in POSITIONS:
+            raise ValueError(f"LandauLayer: positions must be one of {POSITIONS}, got {positions!r}")
         if in_features < 1 or out_features < 1:
             raise ValueError(f"LandauLayer: sizes must be positive, got {in_features}->{out_features}")
         self.in_features, self.out_features, self.beta_mode = in_features, out_features, beta_mode
+        self.positions = positions
         self.weight = nn.Parameter(torch.empty(out_features, in_features))
         nn.init.xavier_normal_(self.weight)
         shape = () if beta_mode == "scalar" else (out_features,)
         self.beta = nn.Parameter(torch.full(shape, float(beta_init)))
         self.t = nn.Parameter(torch.ones(1))
         # a_i = i, the post's position weights; a buffer so that it follows .to(device)
-        self.register_buffer("position", torch.arange(in_features, dtype=torch.float32), persistent=False)
+        a = torch.arange(in_features, dtype=torch.float32) if positions == "index" else torch.ones(in_features)
+        self.register_buffer("position", a, persistent=False)
         # beta at the previous Allen-Cahn step, for the post's text reading of beta_t
         self.register_buffer("beta_prev", self.beta.detach().clone())
 
     def extra_repr(self):
-        return f"{self.in_features}->{self.out_features}, beta_mode={self.beta_mode!r}"
+        return f"{self.in_features}->{self.out_features}, beta_mode={self.beta_mode!r}, positions={self.positions!r}"
 
     def t_dynamic(self, x):
         """t_dyn[b] = t * sigmoid(mean_i x[b, i]), shape (B, 1)."""

@@ -43,16 +43,16 @@ class _Net(nn.Module):
 
 class LandauNet(_Net):
     def __init__(self, in_features, out_features, hidden=None, activation="mish", batchnorm=True,
-                 beta_init=1e-3, beta_mode="scalar"):
+                 beta_init=1e-3, beta_mode="scalar", positions="index"):
         def make(i, o):
-            return LandauLayer(i, o, beta_init=beta_init, beta_mode=beta_mode)
+            return LandauLayer(i, o, beta_init=beta_init, beta_mode=beta_mode, positions=positions)
         super().__init__(make, in_features, out_features, hidden, activation, batchnorm)
 
 
 class FCNet(_Net):
-    """Same signature as LandauNet; beta_init and beta_mode are accepted and unused."""
+    """Same signature as LandauNet; beta_init, beta_mode and positions are accepted and unused."""
     def __init__(self, in_features, out_features, hidden=None, activation="mish", batchnorm=True,
-                 beta_init=1e-3, beta_mode="scalar"):
+                 beta_init=1e-3, beta_mode="scalar", positions="index"):
         super().__init__(lambda i, o: nn.Linear(i, o), in_features, out_features, hidden, activation, batchnorm)
 
 
