@@ -44,6 +44,12 @@ class Dataset:
         t = {k: getattr(self, k).to(device) for k in ("x_train", "y_train", "x_test", "y_test")}
         return Dataset(self.name, num_classes=self.num_classes, source=self.source, **t)
 
+    def subset(self, n_train, n_test):
+        """The first n_train / n_test samples (for quick runs); the name says it is a subset."""
+        return Dataset(f"{self.name} (subset {min(n_train, len(self.x_train))}/{min(n_test, len(self.x_test))})",
+                       self.x_train[:n_train], self.y_train[:n_train], self.x_test[:n_test], self.y_test[:n_test],
+                       self.num_classes, self.source)
+
     def describe(self):
         return (f"{self.name}: {len(self.x_train)} train / {len(self.x_test)} test, "
                 f"{self.num_features} features, {self.num_classes} classes ({self.source})")

@@ -29,3 +29,11 @@ def allen_cahn_step(beta, dt, force=0.0, beta_prev=None):
         raise ValueError(f"allen_cahn_step: dt must be positive, got {dt}")
     beta_t = 0.0 if beta_prev is None else (beta - beta_prev) / dt
     return beta + dt * (beta_t - laplacian(beta) + beta - beta**3 + force)
+
+
+def allen_cahn_solution(beta0, s):
+    """Exact solution of the pure reaction d(beta)/ds = beta - beta^3 (no Laplacian, no force, beta_t = 0):
+    beta(s) = beta0 e^s / sqrt(1 + beta0^2 (e^{2s} - 1)). After n steps of size dt, s = n * dt."""
+    s = torch.as_tensor(s, dtype=torch.float64)
+    e = torch.exp(s)
+    return beta0 * e / torch.sqrt(1 + beta0**2 * (e * e - 1))

@@ -61,6 +61,30 @@ def sweep_configs(depth):
     ]
 
 
+def ablation_cells():
+    """One factor at a time around the tuned 2-layer recipe: (factor, level, model kind, recipe, model options).
+    The first cell is the common baseline."""
+    T, kw = TUNED_RECIPE, tuned_model_kwargs(2)
+    return [
+        ("baseline", "tuned Landau recipe", "landau", T, kw),
+        ("layer", "Linear", "fc", T, kw),
+        ("loss", "cross-entropy", "landau", T.replace(name="ce", loss="ce"), kw),
+        ("optimizer", "Adam (lr 1e-3)", "landau", T.replace(name="adam", optimizer="adam", lr=1e-3), kw),
+        ("optimizer", "SGD, momentum 0.9", "landau", T.replace(name="sgd", optimizer="sgd", momentum=0.9), kw),
+        ("beta dynamics", "Allen-Cahn off", "landau", T.replace(name="no-ac", allen_cahn=False), kw),
+        ("beta mode", "field", "landau", T, {**kw, "beta_mode": "field"}),
+        ("spatial axis", "classes", "landau", T.replace(name="sd1", spatial_dim=1), kw),
+        ("temperature", "post's 8e-3", "landau", T.replace(name="T8e-3", temperature=8e-3), kw),
+    ]
+
+
+def velocity_noise_std(recipe):
+    """Stationary std of LangevinLandau's velocity from noise alone: v = (1-g) v + sigma eta with
+    sigma^2 = 2 g lr T gives Var v = sigma^2 / (1 - (1-g)^2) = 2 lr T / (2 - g), about lr * T."""
+    g = recipe.damping
+    return (2 * recipe.lr * recipe.temperature / (2 - g)) ** 0.5 if g > 0 else float("inf")
+
+
 def run_row(row, data, seeds, epochs, batch_size=POST.batch_size, device="cpu", runs_dir="runs", progress=True):
     """Train (or reuse) one table row for every seed; returns the histories."""
     return [run_experiment(data, row.kind, row.hidden, row.recipe, seed, epochs, batch_size, device, runs_dir,

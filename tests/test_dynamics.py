@@ -68,3 +68,12 @@ def test_update_beta_shape_mismatch():
     layer = LandauLayer(3, 4, beta_mode="field")
     with pytest.raises(ValueError, match="beta's shape"):
         layer.update_beta(torch.zeros(3))
+
+
+def test_allen_cahn_solution_helper():
+    from landau_lib.dynamics import allen_cahn_solution
+    b = torch.tensor(-0.2, dtype=torch.float64)
+    for _ in range(2000):
+        b = allen_cahn_step(b, 1e-3)
+    assert allen_cahn_solution(-0.2, 2.0).item() == pytest.approx(b.item(), rel=2e-3)
+    assert allen_cahn_solution(1e-3, 50.0).item() == pytest.approx(1.0)        # saturates at the well
