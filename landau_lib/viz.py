@@ -68,7 +68,7 @@ def plot_predictions(model, data, path=None, n=32, cols=8, title=""):
         ax.axis("off")
         if i >= n:
             continue
-        ax.imshow(x[i].reshape(side, side).cpu(), cmap="gray_r")
+        ax.imshow(x[i].reshape(side, side).cpu().numpy(), cmap="gray_r")
         ok = bool(pred[i] == y[i])
         ax.set_title(f"pred {int(pred[i])} / true {int(y[i])}", fontsize=8, color="black" if ok else "red",
                      fontweight="normal" if ok else "bold")
@@ -110,7 +110,7 @@ def boundary_frame(model, data, extent, title="", resolution=150, size=4.2):
     if k == 2 and 0 < int(cls.sum()) < cls.numel():
         ax.contour(xs, ys, cls.numpy(), levels=[0.5], colors="k", linewidths=1)
     for part, marker in (("train", "o"), ("test", "x")):
-        x, y = getattr(data, f"x_{part}").cpu(), getattr(data, f"y_{part}").cpu()
+        x, y = getattr(data, f"x_{part}").cpu().numpy(), getattr(data, f"y_{part}").cpu().numpy()
         for c in range(k):
             sel = y == c
             ax.scatter(x[sel, 0], x[sel, 1], s=8 if marker == "o" else 14, marker=marker, c=COLORS[c],
