@@ -39,7 +39,7 @@ def per_sample_forward(layer, x):
     return torch.matmul(w, x[:, :, None])[:, :, 0]
 
 
-def best_times(fns, repeat, warmup=2, sync=lambda: None):
+def best_times(fns, repeat, warmup=10, sync=lambda: None):
     """Best-of-`repeat` times of several functions, measured interleaved so that a busy moment of
     the machine hits all of them alike."""
     for f in fns:
