@@ -20,7 +20,8 @@ if [ ! -f "$_venv/.landau-key" ] || [ "$(cat "$_venv/.landau-key")" != "$_key" ]
     echo "$_key" > "$_venv/.landau-key"
 fi
 # pip install -e records the checkout it was run from; a reused env must point at this one
-if ! "$_venv/bin/python" -c "import landau_lib, sys; sys.exit(not landau_lib.__file__.startswith('$_root/'))" 2>/dev/null; then
+# (asked from / so that the landau_lib folder of the current directory cannot answer instead)
+if ! (cd / && "$_venv/bin/python" -c "import landau_lib, sys; sys.exit(not landau_lib.__file__.startswith('$_root/'))") 2>/dev/null; then
     "$_venv/bin/python" -m pip install -q --no-deps -e "$_root"
 fi
 export PATH="$_venv/bin:$PATH"
