@@ -107,7 +107,7 @@ def make_loss(recipe):
 
 
 def make_optimizer(recipe, model, generator=None):
-    params = [p for n, p in model.named_parameters() if p.requires_grad]
+    params = [p for p in model.parameters() if p.requires_grad]
     if recipe.optimizer == "langevin":
         return LangevinLandau(params, recipe.lr, recipe.damping, recipe.temperature, generator=generator)
     if recipe.optimizer == "adam":
