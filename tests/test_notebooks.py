@@ -77,5 +77,6 @@ def test_04_decision_boundaries(scratch):
 
 
 def test_bad_parameter_fails_with_a_message(scratch):
+    (scratch / "bad").mkdir(exist_ok=True)
     with pytest.raises(pm.PapermillExecutionError, match=r"epochs=-1: must be a whole number >= 1"):
         run("01_mnist_table", scratch / "bad", epochs=-1)
