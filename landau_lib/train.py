@@ -209,8 +209,10 @@ def train(model, data, recipe=POST_RECIPE, epochs=POST.epochs, batch_size=POST.b
         if run_dir is None:
             return
         save_history(history, run_dir / "history.json")
-        state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "order": order.get_state(),
-                 "noise": noise.get_state(), "torch": torch.get_rng_state(), "numpy": np.random.get_state(),
+        optimizer_state = opt.state_dict()   # first: it waits for LangevinLandau's drawn-ahead noise,
+        state = {"model": model.state_dict(), "optimizer": optimizer_state, "order": order.get_state(),
+                 "noise": noise.get_state(),  # so that the generator state read here is final
+                 "torch": torch.get_rng_state(), "numpy": np.random.get_state(),
                  "python": random.getstate(), "history": history}
         _atomic_write(ckpt, lambda p: torch.save(state, p))
 
