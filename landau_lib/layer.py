@@ -39,12 +39,12 @@ class ScalarLandauFunction(torch.autograd.Function):
         c, s = torch.cosh(5 * beta), torch.sinh(5 * beta)
         m = torch.addcmul(a * c, t_dyn, s)                          # (B, in)
         xm = x * m
-        ctx.save_for_backward(x, weight, beta, t, a, sig, m, xm)
+        ctx.save_for_backward(x, weight, t, a, sig, m, xm, c, s)
         return xm @ weight.T
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight, beta, t, a, sig, m, xm = ctx.saved_tensors
+        x, weight, t, a, sig, m, xm, c, s = ctx.saved_tensors
         grad = grad.contiguous()          # e.g. the expanded ones of .sum().backward()
         need_x, need_w, need_beta, need_t, _ = ctx.needs_input_grad
         dx = dw = dbeta = dt = None
@@ -54,11 +54,11 @@ class ScalarLandauFunction(torch.autograd.Function):
             h = grad @ weight                                       # dL/d(x*m), (B, in)
             p = h * x
             row = p.sum(dim=1, keepdim=True)                        # (B, 1)
-            c, s = torch.cosh(5 * beta), torch.sinh(5 * beta)
+            sig_row = (sig * row).sum()
             if need_beta:
-                dbeta = (5 * (s * (p.sum(dim=0) @ a) + c * t * (sig * row).sum())).reshape(beta.shape)
+                dbeta = (5 * (s * (p.sum(dim=0) @ a) + c * t * sig_row)).reshape(c.shape)
             if need_t:
-                dt = (s * (sig * row).sum()).reshape(1)
+                dt = (s * sig_row).reshape(1)
             if need_x:
                 dx = h * m + (s * t / x.shape[1]) * row * sig * (1 - sig)
         return dx, dw, dbeta, dt, None
