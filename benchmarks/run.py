@@ -18,27 +18,6 @@ import landau_lib as L
 from landau_lib.train import make_loss, make_optimizer
 
 
-def best_time(fn, repeat, warmup=2, sync=lambda: None):
-    for _ in range(warmup):
-        fn()
-    sync()
-    best = math.inf
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        sync()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
-def per_sample_forward(layer, x):
-    """The post's forward: materialise the (B, out, in) weight tensor, then a batched mat-vec."""
-    t_dyn = layer.t * torch.sigmoid(x.mean(-1))[:, None, None]
-    a = torch.arange(x.shape[1], dtype=x.dtype, device=x.device)
-    w = layer.weight * (a * torch.cosh(5 * layer.beta) + t_dyn * torch.sinh(5 * layer.beta))
-    return torch.matmul(w, x[:, :, None])[:, :, 0]
-
-
 def best_times(fns, repeat, warmup=10, sync=lambda: None):
     """Best-of-`repeat` times of several functions, measured interleaved so that a busy moment of
     the machine hits all of them alike."""
@@ -54,6 +33,18 @@ def best_times(fns, repeat, warmup=10, sync=lambda: None):
             sync()
             best[k] = min(best[k], time.perf_counter() - t)
     return best
+
+
+def per_sample_forward(layer, x):
+    """The post's forward: materialise the (B, out, in) weight tensor, then a batched mat-vec."""
+    t_dyn = layer.t * torch.sigmoid(x.mean(-1))[:, None, None]
+    a = torch.arange(x.shape[1], dtype=x.dtype, device=x.device)
+    w = layer.weight * (a * torch.cosh(5 * layer.beta) + t_dyn * torch.sinh(5 * layer.beta))
+    return torch.matmul(w, x[:, :, None])[:, :, 0]
+
+
+def best_time(fn, repeat, warmup=2, sync=lambda: None):
+    return best_times([fn], repeat, warmup, sync)[0]
 
 
 def table(title, rows, header):
