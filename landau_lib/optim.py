@@ -86,8 +86,8 @@ class LangevinLandau(Optimizer):
         self._wait()
         super().load_state_dict(state_dict)
         for group in self.param_groups:
-            if "noise_ahead" in group:
-                group["_noise"] = group.pop("noise_ahead")
+            if "noise_ahead" in group:      # saved from any device: it goes where the parameters are
+                group["_noise"] = group.pop("noise_ahead").to(group["params"][0].device)
                 group["_noise_ready"] = True
 
     @torch.no_grad()

@@ -199,7 +199,7 @@ def train(model, data, recipe=POST_RECIPE, epochs=POST.epochs, batch_size=POST.b
     if run_dir is not None:
         run_dir.mkdir(parents=True, exist_ok=True)
         if resume and ckpt.exists():
-            history = _load_checkpoint(ckpt, history, model, opt, order, noise, epochs)
+            history = _load_checkpoint(ckpt, history, model, opt, order, noise, epochs, device)
             if history["status"] == "diverged":
                 d = history["divergence"]
                 raise DivergenceError(d["message"], d["epoch"], d["step"], d["quantity"], history)
@@ -214,6 +214,8 @@ def train(model, data, recipe=POST_RECIPE, epochs=POST.epochs, batch_size=POST.b
                  "noise": noise.get_state(),  # so that the generator state read here is final
                  "torch": torch.get_rng_state(), "numpy": np.random.get_state(),
                  "python": random.getstate(), "history": history}
+        if device.type == "cuda":           # e.g. RReLU's slopes come from the CUDA generator
+            state["cuda"] = torch.cuda.get_rng_state(device)
         _atomic_write(ckpt, lambda p: torch.save(state, p))
 
     def diverge(epoch, step, quantity):
@@ -272,7 +274,7 @@ def train(model, data, recipe=POST_RECIPE, epochs=POST.epochs, batch_size=POST.b
     return history
 
 
-def _load_checkpoint(path, fresh, model, opt, order, noise, epochs):
+def _load_checkpoint(path, fresh, model, opt, order, noise, epochs, device):
     state = torch.load(path, map_location="cpu", weights_only=False)
     history = state["history"]
     for k in _SAME_RUN:
@@ -288,6 +290,8 @@ def _load_checkpoint(path, fresh, model, opt, order, noise, epochs):
     order.set_state(state["order"])
     noise.set_state(state["noise"])
     torch.set_rng_state(state["torch"])
+    if "cuda" in state and device.type == "cuda":
+        torch.cuda.set_rng_state(state["cuda"], device)
     np.random.set_state(state["numpy"])
     random.setstate(state["python"])
     history["meta"]["device"] = fresh["meta"]["device"]
