@@ -218,6 +218,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks that the benchmark runs")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--return-freed-memory", action="store_true",
+                   help="leave glibc's defaults (freed memory goes back to the OS): slower, noisier reference")
     args = p.parse_args()
     if args.quick:
         args.widths, args.batches, args.repeat, args.hidden, args.epochs = [(32, 8)], [16], 2, 8, 1
@@ -228,7 +230,7 @@ def main():
     cuda = args.device.startswith("cuda")
     sync = torch.cuda.synchronize if cuda else (lambda: None)
     where = torch.cuda.get_device_name(args.device) if cuda else "CPU"
-    kept = keep_freed_memory()
+    kept = False if args.return_freed_memory else keep_freed_memory()
     print(f"# landau_lib benchmark — {platform.processor() or platform.machine()}, {torch.get_num_threads()} "
           f"threads, torch {torch.__version__}, device {args.device} ({where}), python {sys.version.split()[0]}; "
           f"freed memory {'kept by glibc (see keep_freed_memory)' if kept else 'returned to the OS (default)'}")
