@@ -49,9 +49,10 @@ def keep_freed_memory():
 
     The per-sample reference allocates ~31 MB temporaries per call at batch 64, 784->156. With glibc's
     defaults that memory is often returned to the OS between calls and page-faulted in again, so the
-    reference takes 17-46 ms depending on what ran just before; kept, it takes a steady ~16 ms. This
-    makes the reference faster (our ratios smaller) and the table repeatable; the Landau layer and
-    nn.Linear were measured to take the same time either way. Returns False where it cannot be set.
+    reference takes 17-56 ms depending on what ran just before; kept, it takes a steady 16-19 ms. This
+    makes the reference faster (our ratios smaller) and the table repeatable; the Landau layer's and
+    nn.Linear's times showed no systematic change. --return-freed-memory skips it.
+    Returns False where it cannot be set (no glibc).
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
@@ -73,7 +74,7 @@ class ThreeProducts(torch.autograd.Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         grad = grad.contiguous()
-        grad @ weight
+        grad @ weight                    # what the layer needs for the beta and t gradients; dropped here
         return None, grad.T @ x
 
 
