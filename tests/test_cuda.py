@@ -3,24 +3,13 @@
 Skipped where torch sees no CUDA device (CI has none); run on a GPU machine with
     python -m pytest -q tests/test_cuda.py
 """
-import json
-import warnings
-
 import pytest
 import torch
+from conftest import strip_times
 
-from landau_lib import (STANDARD_RECIPE, Dataset, GinzburgLandauLoss, LandauLayer, LangevinLandau, load_dataset,
-                        make_model, train)
+from landau_lib import STANDARD_RECIPE, GinzburgLandauLoss, LandauLayer, LangevinLandau, make_model, train
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
-
-
-@pytest.fixture(scope="module")
-def small():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        d = load_dataset("mnist", download=False)
-    return Dataset(d.name, d.x_train[:600], d.y_train[:600], d.x_test[:200], d.y_test[:200], 10, d.source)
 
 
 def grads_of(layer, x, g):
@@ -76,13 +65,6 @@ def test_langevin_noise_on_cuda_has_the_right_std():
     p.grad = torch.zeros_like(p)
     opt.step()
     assert p.std().item() == pytest.approx((2 * damp * lr * T) ** 0.5, rel=0.02)
-
-
-def strip_times(h):
-    h = json.loads(json.dumps(h))
-    for e in h["epochs"]:
-        e.pop("time_s")
-    return h
 
 
 def test_training_on_cuda_resumes_exactly(small, tmp_path):

@@ -2,27 +2,9 @@ import json
 
 import pytest
 import torch
+from conftest import strip_times
 
-from landau_lib import (POST_RECIPE, STANDARD_RECIPE, Dataset, DivergenceError, LandauNet, make_model,
-                        run_experiment, train)
-
-
-@pytest.fixture(scope="module")
-def small():
-    """600 train / 200 test MNIST-10k digits: a real task, small enough for seconds."""
-    import warnings
-    from landau_lib import load_dataset
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        d = load_dataset("mnist", download=False)
-    return Dataset(d.name, d.x_train[:600], d.y_train[:600], d.x_test[:200], d.y_test[:200], 10, d.source)
-
-
-def strip_times(h):
-    h = json.loads(json.dumps(h))
-    for e in h["epochs"]:
-        e.pop("time_s")
-    return h
+from landau_lib import POST_RECIPE, STANDARD_RECIPE, DivergenceError, LandauNet, make_model, run_experiment, train
 
 
 def test_seeded_runs_are_identical(small):
