@@ -19,7 +19,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ThreeProducts, best_time, best_times, keep_freed_memory, per_sample_forward  # noqa: E402
+from run import (ThreeProducts, best_time, best_times, forward_backward, keep_freed_memory,  # noqa: E402
+                 per_sample_forward)
 
 import landau_lib as L  # noqa: E402
 
@@ -137,10 +138,7 @@ def main():
                 raise SystemExit(f"{name} computes different gradients from the library: its timing means nothing")
 
     def fb(f):
-        def run():
-            layer.zero_grad(set_to_none=True)
-            f(x).sum().backward()
-        return run
+        return forward_backward(f, layer, x)
     names = list(variants)
     times = best_times([fb(variants[n]) for n in names], 60)
     t_ref = best_time(fb(lambda z: per_sample_forward(layer, z)), 5)

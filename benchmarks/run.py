@@ -78,6 +78,14 @@ class ThreeProducts(torch.autograd.Function):
         return None, grad.T @ x
 
 
+def forward_backward(f, module, x):
+    """A function that runs f(x).sum().backward() with `module`'s gradients cleared first: what is timed."""
+    def run():
+        module.zero_grad(set_to_none=True)
+        f(x).sum().backward()
+    return run
+
+
 def best_time(fn, repeat, warmup=2, sync=lambda: None):
     return best_times([fn], repeat, warmup, sync)[0]
 
@@ -103,10 +111,7 @@ def bench_layer(args, sync):
             linear = nn.Linear(n_in, n_out).to(args.device)
 
             def fb(f, m):
-                def run():
-                    m.zero_grad(set_to_none=True)
-                    f(x).sum().backward()
-                return run
+                return forward_backward(f, m, x)
             t_l, t_lin, t_3 = best_times([fb(landau, landau), fb(linear, linear),
                                           fb(lambda z: ThreeProducts.apply(z, landau.weight), landau)],
                                          args.repeat * 5, sync=sync)
